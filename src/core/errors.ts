@@ -11,8 +11,11 @@ export abstract class CorralError extends Error {
     super(message, options);
     this.name = new.target.name;
   }
+  // Subclasses keep the ordinary prototype check; the base class also recognises instances from another copy.
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was called on
     if (this === CorralError) return typeof value === 'object' && value !== null && BRAND in value;
+    // biome-ignore lint/complexity/noThisInStatic: same
     return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }

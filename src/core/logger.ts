@@ -22,16 +22,18 @@ export const silentLogger: Logger = {
 };
 
 /** Redaction paths for pino so secret headers never reach a log line. */
-export const PINO_REDACT_PATHS: string[] = [...SECRET_HEADERS].flatMap((h) => [
-  `headers["${h}"]`,
-  `req.headers["${h}"]`,
-  `request.headers["${h}"]`,
-]).concat(['secret', 'secretKey', 'secret_key', 'token', '*.secret', '*.secretKey', '*.token']);
+export const PINO_REDACT_PATHS: string[] = [...SECRET_HEADERS]
+  .flatMap((h) => [`headers["${h}"]`, `req.headers["${h}"]`, `request.headers["${h}"]`])
+  .concat(['secret', 'secretKey', 'secret_key', 'token', '*.secret', '*.secretKey', '*.token']);
 
 /** A pino logger with corral's redaction rules (used by the CLI). */
 export function createLogger(options: { level?: string; name?: string; destination?: number } = {}): Logger {
   return pino(
-    { name: options.name ?? 'corral', level: options.level ?? 'info', redact: { paths: PINO_REDACT_PATHS, censor: '[REDACTED]' } },
+    {
+      name: options.name ?? 'corral',
+      level: options.level ?? 'info',
+      redact: { paths: PINO_REDACT_PATHS, censor: '[REDACTED]' },
+    },
     pino.destination(options.destination ?? 2),
   ) as unknown as Logger;
 }

@@ -36,7 +36,10 @@ export class Router {
         node = node.param.node;
       } else {
         let next = node.literal.get(seg);
-        if (!next) node.literal.set(seg, (next = newNode()));
+        if (!next) {
+          next = newNode();
+          node.literal.set(seg, next);
+        }
         node = next;
       }
     }

@@ -1,0 +1,11 @@
+export * from './backoff.js';
+export * from './breaker.js';
+export * from './breaker-registry.js';
+export * from './classify.js';
+export * from './errors.js';
+export * from './retry.js';
+export * from './sampling-window.js';
+export * from './server-delay.js';
+export * from './transport.js';
+export * from './transport-options.js';
+export { CORRAL_VERSION, DEFAULT_USER_AGENT } from './version.js';
