@@ -5,7 +5,7 @@
  */
 import { RateLimiter as SdkRateLimiter } from '@alpacahq/alpaca-trade-api';
 import Bottleneck from 'bottleneck';
-import { RateLimiter } from '../src/limit/index.js';
+import { type Permit, RateLimiter } from '../src/limit/index.js';
 import { median, percentile, round } from './util.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -19,10 +19,37 @@ interface Peer {
   /** Bottleneck yields the event loop (setTimeout 0) several times per job: one round, fewer samples. */
   slow?: boolean;
   /** A fresh limiter per round; `op` acquires and releases once. */
-  make(): { op: () => Promise<void>; acquireAll: (n: number) => Promise<() => void>; close?: () => Promise<void> };
+  make(): {
+    op: () => void | Promise<void>;
+    acquireAll: (n: number) => Promise<() => void>;
+    close?: () => Promise<void>;
+  };
 }
 
 const peers: Peer[] = [
+  {
+    // The synchronous fast path: `tryAcquire() ?? await acquire()` — no promise when budget is available.
+    name: 'corral-fast-path',
+    make() {
+      const l = new RateLimiter({ windows: [{ limit: 1e9, windowMs: 60_000 }] });
+      return {
+        op: () => {
+          const p = l.tryAcquire();
+          if (!p) return l.acquire().then((x) => x.release());
+          p.release();
+          return undefined;
+        },
+        acquireAll: async (n) => {
+          const permits: Permit[] = [];
+          for (let i = 0; i < n; i++) permits.push(l.tryAcquire() ?? (await l.acquire()));
+          return () => {
+            for (const p of permits) p.release();
+          };
+        },
+        close: () => l.close(),
+      };
+    },
+  },
   {
     name: 'corral',
     make() {
@@ -86,13 +113,22 @@ const peers: Peer[] = [
   },
 ];
 
-async function sequentialOpsPerSec(op: () => Promise<void>, warmUp: number): Promise<number> {
-  for (let i = 0; i < warmUp; i++) await op();
+/** Awaits only what is a promise: a synchronous fast path is not charged a microtask it does not need. */
+async function call(op: () => void | Promise<void>): Promise<void> {
+  const r = op();
+  if (r) await r;
+}
+
+async function sequentialOpsPerSec(op: () => void | Promise<void>, warmUp: number): Promise<number> {
+  for (let i = 0; i < warmUp; i++) await call(op);
   let ops = 0;
   const start = performance.now();
   let elapsed = 0;
   while (elapsed < SEQ_MS) {
-    for (let i = 0; i < 500; i++) await op();
+    for (let i = 0; i < 500; i++) {
+      const r = op();
+      if (r) await r;
+    }
     ops += 500;
     elapsed = performance.now() - start;
   }
@@ -106,11 +142,11 @@ async function concurrentOpsPerSec(acquireAll: (n: number) => Promise<() => void
   return (CONCURRENT / (performance.now() - start)) * 1000;
 }
 
-async function latencies(op: () => Promise<void>, n: number): Promise<{ p50Us: number; p99Us: number }> {
+async function latencies(op: () => void | Promise<void>, n: number): Promise<{ p50Us: number; p99Us: number }> {
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
-    await op();
+    await call(op);
     samples.push(performance.now() - t);
   }
   samples.sort((a, b) => a - b);

@@ -9,6 +9,8 @@ import { ROOT } from './util.js';
 type Bench = () => Promise<Record<string, unknown>>;
 const benches: Record<string, () => Promise<{ run: Bench }>> = {
   'sim-throughput': () => import('./sim-throughput.js'),
+  'limiter-acquire': () => import('./limiter-acquire.js'),
+  'limiter-redis': () => import('./limiter-redis.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -23,6 +23,12 @@ export interface Clock {
   /** Runs `fn` after `ms` milliseconds of this clock's time. */
   setTimeout(fn: () => void, ms: number, options?: TimerOptions): TimerHandle;
   clearTimeout(handle: TimerHandle | undefined): void;
+  /**
+   * Optional: a recent monotonic reading, never later than `now()` and possibly earlier, at no cost. For checks
+   * where an early time only errs on the safe side (an admission check sees fewer expirations). A clock without it
+   * is read with `now()`.
+   */
+  recent?(): number;
 }
 
 interface NodeTimer {
@@ -31,8 +37,15 @@ interface NodeTimer {
 
 /** The host clock. Timer globals are read lazily so `@sinonjs/fake-timers` keeps working. */
 export class SystemClock implements Clock {
+  private last = 0;
   now(): number {
-    return globalThis.performance.now();
+    const t = globalThis.performance.now();
+    this.last = t;
+    return t;
+  }
+  /** The last `now()` reading: a host clock read costs 35-45 ns, a hot path may not need a fresh one. */
+  recent(): number {
+    return this.last;
   }
   wallNow(): number {
     return Date.now();

@@ -84,6 +84,16 @@ class MemorySession implements StoreSession {
     return waitMs === 0 ? { admitted: true } : { admitted: false, waitMs, blockedMs: 0 };
   }
 
+  admitHold(now: number, weight: number, caps: readonly number[]): number {
+    if (this.state.blockedUntil > now) return -1;
+    return this.state.log.admitHold(now, weight, caps);
+  }
+
+  releaseHold(hold: number, sent: boolean): void {
+    const released = this.state.log.releaseHold(this.state.clock.now(), hold, sent);
+    if (released && !sent) this.state.changed.fire(this);
+  }
+
   predict(demand: number, caps: readonly number[]): Prediction {
     const now = this.state.clock.now();
     const blockedMs = Math.max(0, this.state.blockedUntil - now);

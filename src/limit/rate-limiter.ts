@@ -58,6 +58,8 @@ export class RateLimiter implements PermitOwner {
   private holding = 0;
   private blockedUntil = Number.NEGATIVE_INFINITY;
   private closed = false;
+  /** Validated requests for `{ lane }` alone (weight 1 always fits: every cap is at least 1). */
+  private readonly laneRequests: Partial<Record<Lane, AcquireRequest>> = {};
 
   constructor(options: RateLimiterOptions) {
     this.opts = resolveOptions(options);
@@ -85,6 +87,7 @@ export class RateLimiter implements PermitOwner {
       emit: (e) => this.emit(e),
     };
     this.dispatcher = new Dispatcher(host);
+    for (const lane of LANES) this.laneRequests[lane] = parseAcquire({ lane }, this.limits, this.opts.deadlineMs);
     this.onEvent = this.events.event;
     this.subscriptions = [
       this.session.onStatus((s) => this.emit({ type: 'degraded', degraded: s.degraded, reason: s.reason })),
@@ -102,10 +105,14 @@ export class RateLimiter implements PermitOwner {
     }
     if (this.closed) return Promise.reject(new AbortedError('the rate limiter is closed'));
     if (req.signal?.aborted) return Promise.reject(abortReason(req.signal));
-    const start = this.clock.now();
     const sync = this.session.synchronous;
     const queues = this.dispatcher.queues;
-    const ahead = queues.hasAhead(req.lane);
+    const ahead = queues.size > 0 && queues.hasAhead(req.lane);
+    if (sync && !ahead) {
+      const fast = this.fastAdmit(req.lane, req.weight);
+      if (fast) return Promise.resolve(fast);
+    }
+    const start = this.clock.now();
     if (sync && !ahead) {
       const r = this.attemptSync(req.lane, req.weight, start, start);
       if (r instanceof LimiterPermit) return Promise.resolve(r);
@@ -151,10 +158,26 @@ export class RateLimiter implements PermitOwner {
       );
     }
     if (this.closed) throw new AbortedError('the rate limiter is closed');
-    if (this.dispatcher.queues.hasAhead(req.lane)) return undefined;
+    const queues = this.dispatcher.queues;
+    if (queues.size > 0 && queues.hasAhead(req.lane)) return undefined;
+    const fast = this.fastAdmit(req.lane, req.weight);
+    if (fast) return fast;
     const now = this.clock.now();
     const r = this.attemptSync(req.lane, req.weight, now, now);
     return r instanceof LimiterPermit ? r : undefined;
+  }
+
+  /**
+   * The uncontended path: admit against a recent clock reading when nothing blocks and the budget fits. An early
+   * time only makes the check stricter; on any doubt it returns undefined and the caller takes the exact path.
+   */
+  private fastAdmit(lane: Lane, weight: number): LimiterPermit | undefined {
+    const recent = this.clock.recent;
+    if (!recent || !this.session.admitHold) return undefined;
+    const t = recent.call(this.clock);
+    if (this.blockedUntil > t || this.feedback.hasView) return undefined;
+    const hold = this.session.admitHold(t, weight, this.limits.caps(lane));
+    return hold >= 0 ? this.grant(undefined, hold, lane, weight, t, t) : undefined;
   }
 
   /** `fn` behind a permit (released when it settles). Server feedback needs `observe`, which wrap cannot call. */
@@ -239,6 +262,11 @@ export class RateLimiter implements PermitOwner {
   /** @internal called by LimiterPermit.release */
   releasePermit(permit: LimiterPermit, sent: boolean): void {
     this.holding -= permit.weight;
+    if (permit.hold >= 0 && this.session.releaseHold) {
+      this.session.releaseHold(permit.hold, sent);
+      if (!sent) this.dispatcher.drain();
+      return;
+    }
     const done = this.session.release(permit.id, permit.weight, sent);
     if (sent) return;
     // A refund frees budget now: let waiters re-check.
@@ -249,11 +277,21 @@ export class RateLimiter implements PermitOwner {
   // ---- admission ------------------------------------------------------------------------------------------------
 
   private request(options: AcquireOptions): AcquireRequest {
+    // The common call (a lane at most, weight 1, default deadline) needs no validation beyond the lane name.
+    if (options.weight === undefined && options.deadlineMs === undefined && options.signal === undefined) {
+      const cached = this.laneRequests[options.lane ?? 'default'];
+      if (cached) return cached;
+    }
     return parseAcquire(options, this.limits, this.opts.deadlineMs);
   }
 
   private nextId(): string {
     return `${this.idPrefix}.${(++this.idSeq).toString(36)}`;
+  }
+
+  /** @internal */
+  holdId(hold: number): string {
+    return `${this.idPrefix}.h${hold.toString(36)}`;
   }
 
   /** Block and server view: the constraints this limiter checks itself before asking the store. */
@@ -266,8 +304,14 @@ export class RateLimiter implements PermitOwner {
   private attemptSync(lane: Lane, weight: number, start: number, now: number): LimiterPermit | Verdict {
     const local = this.localVerdict(lane, weight, now);
     if (local) return local;
+    const caps = this.limits.caps(lane);
+    if (this.session.admitHold) {
+      // Allocation-free path: a hold number instead of a record id; the wait is computed only when it does not fit.
+      const hold = this.session.admitHold(now, weight, caps);
+      if (hold >= 0) return this.grant(undefined, hold, lane, weight, start, now);
+    }
     const id = this.nextId();
-    const res = this.session.admit({ id, weight, caps: this.limits.caps(lane) }) as AdmitResult;
+    const res = this.session.admit({ id, weight, caps }) as AdmitResult;
     return this.afterAdmit(res, id, lane, weight, start, now);
   }
 
@@ -283,9 +327,20 @@ export class RateLimiter implements PermitOwner {
       if (res.blockedMs > 0 && now + res.blockedMs > this.blockedUntil) this.blockedUntil = now + res.blockedMs;
       return { waitMs: res.waitMs, source: res.blockedMs > 0 && res.blockedMs >= res.waitMs ? 'server' : 'local' };
     }
+    return this.grant(id, -1, lane, weight, start, now);
+  }
+
+  private grant(
+    id: string | undefined,
+    hold: number,
+    lane: Lane,
+    weight: number,
+    start: number,
+    now: number,
+  ): LimiterPermit {
     this.admittedTotal += weight;
     this.holding += weight;
-    const permit = new LimiterPermit(this, id, lane, weight, now, now - start, this.admittedTotal);
+    const permit = new LimiterPermit(this, id, hold, lane, weight, now, now - start, this.admittedTotal);
     if (this.events.hasListeners) this.events.fire({ type: 'admitted', lane, weight, waitedMs: now - start });
     return permit;
   }

@@ -84,6 +84,11 @@ export class ServerFeedback {
   }
 
   /** 0 when the server view allows `weight` more (keeping `reserve` back), else ms until the view resets. */
+  /** Whether a server view may constrain admissions (cheap check for the fast path). */
+  get hasView(): boolean {
+    return this.view !== undefined;
+  }
+
   viewWait(now: number, weight: number, reserve: number, seqNow: number): number {
     const v = this.view;
     if (!v) return 0;

@@ -7,11 +7,6 @@
  * there make each check O(1) amortised.
  */
 
-interface Hold {
-  weight: number;
-  admittedAt: number;
-}
-
 /** A record as exported for write-back to another store. */
 export interface LogRecord {
   id: string;
@@ -20,8 +15,21 @@ export interface LogRecord {
   agoMs: number;
 }
 
+const LIVE = 1;
+const DONE = 2;
+
 export class SlidingLog {
-  private readonly inFlight = new Map<string, Hold>();
+  // In-flight holds: a ring indexed by hold number (admission order), so the hot path allocates nothing and needs no
+  // hash lookups. Holds in [head, next) may be live; released ones are skipped lazily when they reach the head.
+  private holdAt = new Float64Array(256);
+  private holdW = new Float64Array(256);
+  private holdState = new Uint8Array(256);
+  private holdMask = 255;
+  private holdHead = 0;
+  private holdNext = 0;
+  private liveHolds = 0;
+  /** String ids (the Redis fallback's record ids) → hold numbers; unused on the memory store's fast path. */
+  private readonly ids = new Map<string, number>();
   private inFlightWeight = 0;
   // Released records: parallel typed arrays used as a deque [head, tail).
   private relAt = new Float64Array(64);
@@ -32,11 +40,14 @@ export class SlidingLog {
   private readonly ptr: number[];
   private readonly sum: number[];
   private readonly largest: number;
+  /** Coalescing quantum: 1 ms, or a thousandth of the shortest window if that is shorter. */
+  private readonly mergeMs: number;
 
   constructor(
     readonly windowsMs: readonly number[],
     private readonly maxHoldMs: number,
   ) {
+    this.mergeMs = Math.min(1, Math.min(...windowsMs) / 1000);
     this.ptr = windowsMs.map(() => 0);
     this.sum = windowsMs.map(() => 0);
     this.largest = windowsMs.indexOf(Math.max(...windowsMs));
@@ -55,13 +66,26 @@ export class SlidingLog {
 
   /** Admits `weight` as record `id` if every window fits under `caps`; returns 0, or the wait in ms when it does not. */
   admit(now: number, id: string, weight: number, caps: readonly number[]): number {
-    this.advance(now);
-    for (let j = 0; j < caps.length; j++) {
-      if (this.inFlightWeight + this.sum[j]! + weight > caps[j]!) return this.waitFor(now, weight, caps);
-    }
-    this.inFlight.set(id, { weight, admittedAt: now });
-    this.inFlightWeight += weight;
+    const hold = this.admitHold(now, weight, caps);
+    if (hold < 0) return this.waitFor(now, weight, caps);
+    this.ids.set(id, hold);
     return 0;
+  }
+
+  /** The allocation-free admission: the hold number (≥ 0) when `weight` fits under `caps` at `now`, else -1. */
+  admitHold(now: number, weight: number, caps: readonly number[]): number {
+    this.advance(now);
+    const held = this.inFlightWeight + weight;
+    for (let j = 0; j < caps.length; j++) if (held + this.sum[j]! > caps[j]!) return -1;
+    if (this.holdNext - this.holdHead > this.holdMask) this.growHolds();
+    const hold = this.holdNext++;
+    const slot = hold & this.holdMask;
+    this.holdAt[slot] = now;
+    this.holdW[slot] = weight;
+    this.holdState[slot] = LIVE;
+    this.liveHolds++;
+    this.inFlightWeight = held;
+    return hold;
   }
 
   /**
@@ -93,24 +117,43 @@ export class SlidingLog {
 
   /** Ends the hold of `id`. `sent: false` removes the record (refund). Returns false if `id` is not held. */
   release(now: number, id: string, sent: boolean): boolean {
-    const hold = this.inFlight.get(id);
-    if (!hold) return false;
-    this.inFlight.delete(id);
-    this.inFlightWeight -= hold.weight;
-    if (sent) this.push(now, hold.weight);
+    const hold = this.ids.get(id);
+    if (hold === undefined) return false;
+    this.ids.delete(id);
+    return this.releaseHold(now, hold, sent);
+  }
+
+  /** Ends hold number `hold` (from admitHold). Returns false if it is not held (already released or auto-released). */
+  releaseHold(now: number, hold: number, sent: boolean): boolean {
+    if (hold < this.holdHead || hold >= this.holdNext) return false;
+    const slot = hold & this.holdMask;
+    if (this.holdState[slot] !== LIVE) return false;
+    this.holdState[slot] = DONE;
+    this.liveHolds--;
+    const w = this.holdW[slot]!;
+    this.inFlightWeight -= w;
+    if (sent) this.push(now, w);
+    if (hold === this.holdHead) this.trimHolds();
     return true;
   }
 
   /** Whether `id` is still held. */
   has(id: string): boolean {
-    return this.inFlight.has(id);
+    const hold = this.ids.get(id);
+    return hold !== undefined && hold >= this.holdHead && this.holdState[hold & this.holdMask] === LIVE;
   }
 
   /** Every record that still counts in some window (for writing local admissions back to a shared store). */
   records(now: number): { inFlight: LogRecord[]; released: LogRecord[] } {
     this.advance(now);
     const inFlight: LogRecord[] = [];
-    for (const [id, h] of this.inFlight) inFlight.push({ id, weight: h.weight, agoMs: now - h.admittedAt });
+    const idOf = new Map<number, string>();
+    for (const [id, hold] of this.ids) idOf.set(hold, id);
+    for (let h = this.holdHead; h < this.holdNext; h++) {
+      const slot = h & this.holdMask;
+      if (this.holdState[slot] !== LIVE) continue;
+      inFlight.push({ id: idOf.get(h) ?? `h${h}`, weight: this.holdW[slot]!, agoMs: now - this.holdAt[slot]! });
+    }
     const released: LogRecord[] = [];
     for (let i = this.ptr[this.largest]!; i < this.tail; i++) {
       released.push({ id: `r${i}`, weight: this.relW[i]!, agoMs: now - this.relAt[i]! });
@@ -131,14 +174,17 @@ export class SlidingLog {
 
   /** Auto-releases holds older than maxHoldMs and moves each window's pointer past expired records. */
   private advance(now: number): void {
-    if (this.inFlight.size > 0) {
-      // Map iteration follows insertion order = admission order, so the oldest holds come first.
-      for (const [id, h] of this.inFlight) {
-        if (h.admittedAt + this.maxHoldMs > now) break;
-        this.inFlight.delete(id);
-        this.inFlightWeight -= h.weight;
-        this.push(h.admittedAt + this.maxHoldMs, h.weight);
-      }
+    // Holds are in admission order, so only the oldest can have outlived maxHoldMs.
+    while (this.liveHolds > 0) {
+      const slot = this.holdHead & this.holdMask;
+      const at = this.holdAt[slot]!;
+      if (at + this.maxHoldMs > now) break;
+      this.holdState[slot] = DONE;
+      this.liveHolds--;
+      this.inFlightWeight -= this.holdW[slot]!;
+      this.push(at + this.maxHoldMs, this.holdW[slot]!);
+      this.trimHolds();
+      if (this.ids.size > 2 * this.liveHolds + 1024) this.pruneIds();
     }
     let minPtr = this.tail;
     for (let j = 0; j < this.ptr.length; j++) {
@@ -162,15 +208,61 @@ export class SlidingLog {
     }
   }
 
+  /** Moves the hold head past released holds. */
+  private trimHolds(): void {
+    while (this.holdHead < this.holdNext && this.holdState[this.holdHead & this.holdMask] !== LIVE) {
+      this.holdState[this.holdHead & this.holdMask] = 0;
+      this.holdHead++;
+    }
+    if (this.liveHolds === 0 && this.ids.size > 0) this.ids.clear();
+  }
+
+  /** Drops string ids whose holds were auto-released (nobody will release them by id any more). */
+  private pruneIds(): void {
+    for (const [id, h] of this.ids)
+      if (h < this.holdHead || this.holdState[h & this.holdMask] !== LIVE) this.ids.delete(id);
+  }
+
+  /** Doubles the hold ring, moving its (at most two) contiguous runs with block copies. */
+  private growHolds(): void {
+    const n = this.holdMask + 1;
+    const size = n * 2;
+    const at = new Float64Array(size);
+    const w = new Float64Array(size);
+    const st = new Uint8Array(size);
+    const move = (hold: number, from: number, len: number) => {
+      const to = hold & (size - 1);
+      at.set(this.holdAt.subarray(from, from + len), to);
+      w.set(this.holdW.subarray(from, from + len), to);
+      st.set(this.holdState.subarray(from, from + len), to);
+    };
+    const headSlot = this.holdHead & this.holdMask;
+    const live = this.holdNext - this.holdHead;
+    const first = Math.min(live, n - headSlot);
+    move(this.holdHead, headSlot, first);
+    if (live > first) move(this.holdHead + first, 0, live - first);
+    this.holdAt = at;
+    this.holdW = w;
+    this.holdState = st;
+    this.holdMask = size - 1;
+  }
+
   /** Appends a released record; release times are kept non-decreasing so the deque stays sorted by expiry. */
   private push(at: number, weight: number): void {
     const t = Math.max(at, this.lastReleaseAt);
     this.lastReleaseAt = t;
+    for (let j = 0; j < this.sum.length; j++) this.sum[j]! += weight;
+    // Releases closer than `mergeMs` share one record stamped with the later time: conservative by at most mergeMs,
+    // and the log stays bounded (≤ window / mergeMs records) whatever the request rate.
+    if (this.tail > this.head && t - this.relAt[this.tail - 1]! < this.mergeMs) {
+      this.relAt[this.tail - 1] = t;
+      this.relW[this.tail - 1]! += weight;
+      return;
+    }
     if (this.tail === this.relAt.length) this.makeRoom();
     this.relAt[this.tail] = t;
     this.relW[this.tail] = weight;
     this.tail++;
-    for (let j = 0; j < this.sum.length; j++) this.sum[j]! += weight;
   }
 
   private makeRoom(): void {

@@ -66,6 +66,13 @@ export interface StoreSession {
   readonly kind: string;
   /** True when every method answers synchronously (never a Promise): enables `tryAcquire`. */
   readonly synchronous: boolean;
+  /**
+   * Optional allocation-free path of a synchronous store: admit at `now` (the limiter's clock, which the session
+   * shares) and return a hold number ≥ 0, or -1 when it does not fit (then call `admit`/`predict` for the wait).
+   */
+  admitHold?(now: number, weight: number, caps: readonly number[]): number;
+  /** Ends a hold returned by `admitHold`. */
+  releaseHold?(hold: number, sent: boolean): void;
   /** Atomically checks every window and records the admission if it fits. */
   admit(request: AdmitRequest): MaybePromise<AdmitResult>;
   /** Predicted wait until `demand` weight fits under `caps` (demand may include requests queued ahead). */

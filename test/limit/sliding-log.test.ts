@@ -162,3 +162,37 @@ describe('SlidingLog', () => {
     expect(log.records(1020).released).toEqual([]);
   });
 });
+
+describe('SlidingLog hold ring', () => {
+  it('keeps every hold through growth with a wrapped head, in any release order', () => {
+    const log = new SlidingLog([60_000], 120_000);
+    const caps = [1e9];
+    const live = new Map<number, number>();
+    let rnd = 7;
+    const next = () => {
+      rnd = (rnd * 1103515245 + 12345) % 2147483648;
+      return rnd / 2147483648;
+    };
+    let t = 0;
+    // Wrap the head: admit and release in order so the head moves past slot 0, then grow several times.
+    for (let i = 0; i < 300; i++) expect(log.releaseHold(t, log.admitHold(t, 1, caps), true)).toBe(true);
+    for (let round = 0; round < 5000; round++) {
+      t += 0.5;
+      if (next() < 0.6 || live.size === 0) {
+        const w = 1 + Math.floor(next() * 3);
+        const h = log.admitHold(t, w, caps);
+        expect(h).toBeGreaterThanOrEqual(0);
+        live.set(h, w);
+      } else {
+        const keys = [...live.keys()];
+        const h = keys[Math.floor(next() * keys.length)]!;
+        expect(log.releaseHold(t, h, next() < 0.5)).toBe(true);
+        expect(log.releaseHold(t, h, true)).toBe(false); // once only
+        live.delete(h);
+      }
+      let held = 0;
+      for (const w of live.values()) held += w;
+      expect(log.holding).toBe(held);
+    }
+  });
+});
