@@ -133,20 +133,30 @@ export class Dispatcher {
       do {
         this.drainAgain = false;
         const scan = new Scan(this.host.maxSkips);
+        let stopped = false;
         for (const w of this.queues.ordered()) {
           if (this.closed) return;
           if (w.settled) continue;
           const step = scan.consider(w);
-          if (step === 'stop') break;
+          if (step === 'stop') {
+            stopped = true;
+            break;
+          }
           if (step === 'pass') continue;
           const r = await this.host.attemptAsync(w);
           if (r === 'gone') continue;
           if (r instanceof LimiterPermit) {
             scan.admitted();
             this.fulfil(w, r);
-          } else if (this.failed(w, r, this.host.clock.now(), scan)) break;
+          } else if (this.failed(w, r, this.host.clock.now(), scan)) {
+            stopped = true;
+            break;
+          }
         }
-        if (!this.closed) this.scheduleWake(scan.minWait, this.host.clock.now(), true);
+        // Waiters that arrived during the round trips were not in this pass's snapshot: if nothing said "wait",
+        // go round again now instead of sleeping until a fallback wake-up.
+        if (!stopped && !Number.isFinite(scan.minWait) && this.queues.size > 0) this.drainAgain = true;
+        else if (!this.closed) this.scheduleWake(scan.minWait, this.host.clock.now(), true);
       } while (this.drainAgain && !this.closed);
     } finally {
       this.draining = false;

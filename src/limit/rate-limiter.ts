@@ -198,7 +198,13 @@ export class RateLimiter implements PermitOwner {
     const now = this.clock.now();
     const h = parseRateLimitHeaders(headers);
     const own = permit instanceof LimiterPermit && permit.owner === this ? permit : undefined;
-    const out = this.feedback.observe(status, h, now, this.clock.wallNow(), own, this.admittedTotal);
+    let localRemaining: number | undefined;
+    if (h.remaining !== undefined) {
+      const main = this.limits.main;
+      const limit = h.limit ?? this.limits.windows[main]!.limit;
+      localRemaining = limit - (this.session.usage().used[main] ?? 0);
+    }
+    const out = this.feedback.observe(status, h, now, this.clock.wallNow(), own, this.admittedTotal, localRemaining);
     if (out.sync) {
       const e: LimiterEvent = { type: 'server-sync' };
       if (out.sync.limit !== undefined) e.limit = out.sync.limit;

@@ -51,6 +51,8 @@ export class ServerFeedback {
     wallNow: number,
     permit: ObservedPermit | undefined,
     seqNow: number,
+    /** What this limiter's own log leaves in the server's window (limit − weight it counts now), if known. */
+    localRemaining?: number,
   ): FeedbackOutcome {
     if (h.dateEpochMs !== undefined) this.serverClock.observe(h.dateEpochMs, now);
     const serverNow = this.serverClock.earliestServerNow(now, wallNow);
@@ -70,8 +72,12 @@ export class ServerFeedback {
       const current = this.view;
       // A newer view (later in admission order) replaces an older one; an expired one is replaced by anything.
       if (!current || now >= current.resetAt || candidate.seq >= current.seq) {
-        this.view = candidate;
-        outcome.viewChanged = true;
+        // The view only matters when the server counts more than our own log does (other clients on the key, a
+        // restart). Otherwise it adds nothing but Reset's whole-second rounding, which would idle the budget for
+        // up to a second per window: our exact log governs then.
+        const foreign = localRemaining === undefined || h.remaining < localRemaining;
+        this.view = foreign ? candidate : undefined;
+        outcome.viewChanged = foreign || current !== undefined;
       }
     }
     if (status === 429) {

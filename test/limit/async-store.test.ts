@@ -56,6 +56,18 @@ class AsyncStore implements LimiterStore {
 }
 
 describe('shared-store drain', () => {
+  it('admits callers that queued during a round trip at once when budget is free (no fallback sleep)', async () => {
+    const clock = new FakeClock();
+    const store = new AsyncStore(clock, 1);
+    const r = rig({ windows: [{ limit: 100, windowMs: 1000 }], criticalReserve: 0, store }, clock);
+    const admitted: number[] = [];
+    for (let i = 0; i < 5; i++) void r.limiter.acquire().then(() => admitted.push(clock.now()));
+    for (let i = 0; i < 20 && admitted.length < 5; i++) await clock.tickAsync(1);
+    // one round trip (1 ms of fake time) each, back to back: nowhere near the 1 s window
+    expect(admitted).toHaveLength(5);
+    expect(Math.max(...admitted)).toBeLessThanOrEqual(10);
+  });
+
   it('only queue heads talk to the store: one failed attempt per wake-up, not one per waiter', async () => {
     const clock = new FakeClock();
     const store = new AsyncStore(clock);

@@ -37,6 +37,30 @@ describe('server view (X-RateLimit-Remaining / Reset)', () => {
     p2.release();
   });
 
+  it('ignores a view that only repeats what its own log knows (Reset is whole seconds: it would idle the budget)', async () => {
+    const r = rig({ windows: [{ limit: 5, windowMs: 1000 }], criticalReserve: 0 });
+    const permits = [];
+    for (let i = 0; i < 5; i++) permits.push(await r.limiter.acquire());
+    // The server counted exactly our five: remaining 0 until the next whole second (it may be up to 1 s late).
+    for (const [i, p] of permits.entries()) {
+      r.limiter.observe(
+        200,
+        {
+          'X-RateLimit-Limit': '5',
+          'X-RateLimit-Remaining': String(4 - i),
+          'X-RateLimit-Reset': String(WALL0 / 1000 + 2),
+          Date: httpDate(WALL0),
+        },
+        p,
+      );
+      p.release();
+    }
+    expect(r.limiter.snapshot().server).toBeUndefined();
+    r.acquire('next');
+    await r.clock.tickAsync(1000); // our exact log frees the first slot one window after its release
+    expect(r.order).toEqual([['next', 1000]]);
+  });
+
   it('a newer view replaces an older one; a late older response is ignored', async () => {
     const r = rig({ windows: [{ limit: 200, windowMs: 60_000 }] });
     const p1 = await r.limiter.acquire();
