@@ -10,7 +10,10 @@ type Bench = () => Promise<Record<string, unknown>>;
 const benches: Record<string, () => Promise<{ run: Bench }>> = {
   'sim-throughput': () => import('./sim-throughput.js'),
   'limiter-acquire': () => import('./limiter-acquire.js'),
+  'limiter-burst': () => import('./limiter-burst.js'),
   'limiter-redis': () => import('./limiter-redis.js'),
+  'client-latency': () => import('./client-latency.js'),
+  'orders-chaos': () => import('./orders-chaos.js'),
 };
 
 const wanted = process.argv.slice(2);

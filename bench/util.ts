@@ -18,7 +18,7 @@ export async function spawnSim(
   args: string[],
 ): Promise<{ info: ReadyInfo; child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [`${ROOT}bin/corral.js`, 'sim', '--port', '0', '--ready-json', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   const rl = createInterface({ input: child.stdout! });
   const [line] = (await once(rl, 'line')) as [string];

@@ -75,6 +75,21 @@ export class Pipeline {
       throw err;
     }
     const started = clock.now();
+    const report = (status: number, error?: string) => {
+      if (!events.hasListeners) return;
+      const e: ClientEvent = {
+        type: 'request',
+        method: spec.method,
+        route: spec.route,
+        budget: spec.budget,
+        status,
+        attempt,
+        durationMs: clock.now() - started,
+        waitedMs: permit.waitedMs,
+      };
+      if (error) e.error = error;
+      events.fire(e);
+    };
     try {
       const res = await transports[spec.budget].request({
         method: spec.method,
@@ -88,34 +103,13 @@ export class Pipeline {
       permit.release();
       const c = classifyOutcome({ type: 'response', status: res.status, headers: res.headers }, clock.wallNow());
       ticket.report(breakerVerdict(c));
-      if (events.hasListeners)
-        events.fire({
-          type: 'request',
-          method: spec.method,
-          route: spec.route,
-          budget: spec.budget,
-          status: res.status,
-          attempt,
-          durationMs: clock.now() - started,
-          waitedMs: permit.waitedMs,
-        });
+      report(res.status);
       return res;
     } catch (err) {
       permit.release({ sent: mayHaveBeenSent(err) });
       const c = classifyOutcome({ type: 'error', error: err }, clock.wallNow(), spec.signal);
       ticket.report(breakerVerdict(c));
-      if (events.hasListeners)
-        events.fire({
-          type: 'request',
-          method: spec.method,
-          route: spec.route,
-          budget: spec.budget,
-          status: 0,
-          error: c.reason,
-          attempt,
-          durationMs: clock.now() - started,
-          waitedMs: permit.waitedMs,
-        });
+      report(0, c.reason);
       throw err;
     }
   }

@@ -1,7 +1,8 @@
 /** Account-wide rate limiting for Alpaca: lanes, exact sliding windows, server feedback, shared through Redis. */
+
+export type { RateLimitHeaders, RetryAfter } from '../core/headers.js';
+export { parseRateLimitHeaders, parseRetryAfter } from '../core/headers.js';
 export { QueueFullError, RateLimitedError, StoreUnavailableError } from './errors.js';
-export type { RateLimitHeaders, RetryAfter } from './headers.js';
-export { parseRateLimitHeaders, parseRetryAfter } from './headers.js';
 export { hashKey } from './key.js';
 export { MemoryStore } from './memory-store.js';
 export type { RateLimiterOptions } from './options.js';

@@ -5,10 +5,10 @@
 import { abortReason, type Clock } from '../core/clock.js';
 import { AbortedError, ConfigError } from '../core/errors.js';
 import { type Disposable, Emitter, type Event } from '../core/events.js';
+import { parseRateLimitHeaders } from '../core/headers.js';
 import { randomToken } from '../core/random.js';
 import { Dispatcher, type DispatchHost, type Verdict } from './dispatcher.js';
 import { QueueFullError, RateLimitedError } from './errors.js';
-import { parseRateLimitHeaders } from './headers.js';
 import { LimitTable } from './limit-table.js';
 import {
   type AcquireRequest,
@@ -204,7 +204,17 @@ export class RateLimiter implements PermitOwner {
       const limit = h.limit ?? this.limits.windows[main]!.limit;
       localRemaining = limit - (this.session.usage().used[main] ?? 0);
     }
-    const out = this.feedback.observe(status, h, now, this.clock.wallNow(), own, this.admittedTotal, localRemaining);
+    const main = this.limits.windows[this.limits.main]!;
+    const out = this.feedback.observe(
+      status,
+      h,
+      now,
+      this.clock.wallNow(),
+      own,
+      this.admittedTotal,
+      localRemaining,
+      main.windowMs,
+    );
     if (out.sync) {
       const e: LimiterEvent = { type: 'server-sync' };
       if (out.sync.limit !== undefined) e.limit = out.sync.limit;

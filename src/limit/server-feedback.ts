@@ -2,8 +2,9 @@
  * What the server told us: the latest X-RateLimit view, 429 blocks and the backoff for 429s without a hint.
  * The limiter adopts the stricter of its own log and this view.
  */
+
+import type { RateLimitHeaders } from '../core/headers.js';
 import type { Random } from '../core/random.js';
-import type { RateLimitHeaders } from './headers.js';
 import { ServerClock } from './server-clock.js';
 import type { ServerViewSnapshot } from './types.js';
 
@@ -53,6 +54,8 @@ export class ServerFeedback {
     seqNow: number,
     /** What this limiter's own log leaves in the server's window (limit − weight it counts now), if known. */
     localRemaining?: number,
+    /** Length of the local window the server's headers are compared with (the longest). */
+    localWindowMs = Number.POSITIVE_INFINITY,
   ): FeedbackOutcome {
     if (h.dateEpochMs !== undefined) this.serverClock.observe(h.dateEpochMs, now);
     const serverNow = this.serverClock.earliestServerNow(now, wallNow);
@@ -75,9 +78,12 @@ export class ServerFeedback {
         // The view only matters when the server counts more than our own log does (other clients on the key, a
         // restart). Otherwise it adds nothing but Reset's whole-second rounding, which would idle the budget for
         // up to a second per window: our exact log governs then.
-        const foreign = localRemaining === undefined || h.remaining < localRemaining;
-        this.view = foreign ? candidate : undefined;
-        outcome.viewChanged = foreign || current !== undefined;
+        // A reset further away than our window (plus Reset's rounding) means the server's window is longer than
+        // ours: then its view says something our log cannot, even with equal counts.
+        const informative =
+          localRemaining === undefined || h.remaining < localRemaining || resetInMs > localWindowMs + 1000;
+        this.view = informative ? candidate : undefined;
+        outcome.viewChanged = informative || current !== undefined;
       }
     }
     if (status === 429) {

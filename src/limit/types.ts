@@ -45,7 +45,7 @@ export interface Permit {
 }
 
 /** Response headers as fetch/undici `Headers` or a plain (node:http style) record. */
-export type HeaderSource = Headers | Record<string, string | string[] | number | undefined>;
+export type { HeaderSource } from '../core/headers.js';
 
 /** Why an acquire was rejected. */
 export type RejectReason = 'deadline' | 'queue-full' | 'aborted' | 'store-unavailable';

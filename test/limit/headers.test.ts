@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRateLimitHeaders, parseRetryAfter } from '../../src/limit/headers.js';
+import { parseRateLimitHeaders, parseRetryAfter } from '../../src/core/headers.js';
 import { ServerClock } from '../../src/limit/server-clock.js';
 
 const DATE = 'Tue, 23 Jul 2024 14:00:00 GMT';

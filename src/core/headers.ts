@@ -1,8 +1,13 @@
 /**
- * Reading Alpaca's rate-limit headers. Names are matched case-insensitively (the spec says X-RateLimit-*, the forum
- * X-Ratelimit-*, the Broker docs lower case). Bad values are ignored, never thrown.
+ * Reading response headers, shared by the limiter (server feedback) and the HTTP layer (retry delays). Names are
+ * matched case-insensitively (the spec says X-RateLimit-*, the forum X-Ratelimit-*, the Broker docs lower case).
+ * Bad values are ignored, never thrown.
  */
-import type { HeaderSource } from './types.js';
+
+/** Response headers as fetch, undici or node:http give them. */
+export type HeaderSource =
+  | Headers
+  | Readonly<Record<string, string | readonly string[] | string[] | number | undefined>>;
 
 /** `Retry-After` either as a delay or as an absolute (server) time. */
 export type RetryAfter = { kind: 'delay'; ms: number } | { kind: 'date'; epochMs: number };
@@ -52,7 +57,7 @@ export function headerValue(headers: HeaderSource | undefined, name: string): st
     if (key.toLowerCase() !== wanted) continue;
     const v = headers[key];
     if (v === undefined) continue;
-    if (Array.isArray(v)) return v[0];
+    if (Array.isArray(v)) return (v as readonly string[])[0];
     return String(v);
   }
   return undefined;
