@@ -54,8 +54,9 @@ export async function run(): Promise<Record<string, unknown>> {
   };
   const results: Record<string, Array<{ p50Ms: number; p99Ms: number; reqPerSec: number }>> = {};
   // Interleave rounds so drift (thermal, noise) hits every peer alike; report each peer's median round.
+  for (const name of Object.keys(peers)) results[name] = [];
   for (let r = 0; r < ROUNDS; r++)
-    for (const [name, op] of Object.entries(peers)) (results[name] ??= []).push(await measure(op));
+    for (const [name, op] of Object.entries(peers)) results[name]!.push(await measure(op));
   await corral.close();
   await pool.close();
   await sim.stop();
