@@ -166,3 +166,40 @@ describe('transport rules', () => {
     }
   });
 });
+
+describe('complaints of peer-client users, as tests', () => {
+  it('C# #262: an order is never delayed silently for minutes; the orders lane fails fast (10 s default)', async () => {
+    const clock = new FakeClock({ wallNow: Date.parse('2024-07-23T14:00:00.000Z') });
+    const { sim, client } = await pair(
+      { rate: '1/1m', policy: 'fixed-window', clock },
+      { clock, rateLimit: { trading: { windows: [{ limit: 1000, windowMs: 1000 }] } } },
+    );
+    await client.trading.getClock(); // spends the server's budget for this minute
+    const err = await client.trading
+      .submitOrder({ symbol: 'AAPL', qty: 1, side: 'buy', type: 'market', time_in_force: 'day' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).retryAfterMs).toBeGreaterThan(10_000);
+    expect(sim.stats().orders.submitted).toBe(0);
+  });
+
+  it('alpaca-java: a secret echoed in a response body never reaches the error', async () => {
+    const secret = 'echoed-secret-value-123';
+    const echo = createServer((req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 40010001, message: `bad request for key ${req.headers['apca-api-secret-key']}` }));
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(echo.address() as { port: number }).port}`;
+    const client = createClient({ keyId: 'K', secretKey: secret, tradingUrl: url, dataUrl: url, env: {} });
+    try {
+      const err = (await client.trading.getAccount().catch((e: unknown) => e)) as AlpacaApiError;
+      expect(err).toBeInstanceOf(AlpacaApiError);
+      expect(err.message).toContain('[REDACTED]');
+      expect(`${err.message} ${err.body} ${err.stack} ${JSON.stringify(err)}`).not.toContain(secret);
+    } finally {
+      await client.close();
+      echo.close();
+    }
+  });
+});
