@@ -6,6 +6,7 @@ import { SimHttpError } from './errors.js';
 import type { FaultDecision, FaultEngine } from './faults.js';
 import { httpDate, readJsonBody, writeJson } from './http-io.js';
 import type { ResolvedSimOptions } from './options.js';
+import type { RateBucket } from './rate-limit.js';
 import type { Router } from './router.js';
 import type { RequestLog, SimCounters } from './stats.js';
 import type { Method, RouteDef } from './types.js';
@@ -129,6 +130,16 @@ export function createRequestHandler(ctx: HandlerContext) {
     });
   }
 
+  /** Takes one request from the bucket and sets the X-RateLimit-* headers; false when over the limit. */
+  function rateLimit(bucket: RateBucket, headers: Record<string, string | number>, now: number): boolean {
+    const d = bucket.take(now);
+    headers['X-RateLimit-Limit'] = d.limit;
+    headers['X-RateLimit-Remaining'] = d.remaining;
+    headers['X-RateLimit-Reset'] = d.resetEpochS;
+    if (!d.allowed && o.retryAfter) headers['Retry-After'] = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
+    return d.allowed;
+  }
+
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     // Our own Date header comes from the injected clock, so Date and X-RateLimit-Reset agree even under a FakeClock.
     res.sendDate = false;
@@ -147,7 +158,14 @@ export function createRequestHandler(ctx: HandlerContext) {
     const match = router.match(req.method ?? 'GET', path);
     if (match.kind !== 'found') {
       const key = `${req.method} (unmatched)`;
-      const slot = log.add(now, -1, `unknown ${key}`);
+      // A gateway counts every authenticated request, known path or not (the data host for data-looking paths).
+      const entry = accounts.authenticate(req.headers['apca-api-key-id'], req.headers['apca-api-secret-key']);
+      const slot = log.add(now, entry ? entry.index : -1, `unknown ${key}`);
+      const bucket = entry?.buckets[/^\/v\d\w*\/stocks\//.test(path) ? 'data' : 'trading'];
+      if (bucket && !rateLimit(bucket, headers, now)) {
+        send(req, res, slot, key, 429, { code: 42910000, message: 'rate limit exceeded' }, headers);
+        return;
+      }
       if (match.kind === 'method-not-allowed') {
         headers.Allow = match.allowed.join(', ');
         send(req, res, slot, key, 405, { code: 40510000, message: 'method not allowed' }, headers);
@@ -169,16 +187,9 @@ export function createRequestHandler(ctx: HandlerContext) {
     }
 
     const bucket = entry.buckets[route.host];
-    if (bucket) {
-      const d = bucket.take(now);
-      headers['X-RateLimit-Limit'] = d.limit;
-      headers['X-RateLimit-Remaining'] = d.remaining;
-      headers['X-RateLimit-Reset'] = d.resetEpochS;
-      if (!d.allowed) {
-        if (o.retryAfter) headers['Retry-After'] = Math.max(1, Math.ceil(d.retryAfterMs / 1000));
-        send(req, res, slot, key, 429, { code: 42910000, message: 'rate limit exceeded' }, headers);
-        return;
-      }
+    if (bucket && !rateLimit(bucket, headers, now)) {
+      send(req, res, slot, key, 429, { code: 42910000, message: 'rate limit exceeded' }, headers);
+      return;
     }
 
     const fault = ctx.faults.active ? ctx.faults.decide(route.method as Method, route.template, route.host) : undefined;

@@ -65,6 +65,9 @@ describe('routing and bad input', () => {
     const na = await call('PUT', '/v2/account');
     expect(na.status).toBe(405);
     expect(na.headers.allow).toContain('GET');
+    // authenticated requests to unknown paths still count against the budget, like a gateway's
+    expect(nf.headers['x-ratelimit-remaining']).toBe('199');
+    expect((await call('GET', '/v2/nope', { anonymous: true })).headers['x-ratelimit-limit']).toBeUndefined();
   });
 
   it('rejects malformed JSON, oversized bodies and garbage without ever answering 5xx', async () => {
