@@ -24,37 +24,28 @@ interface Gate {
   selfWait: boolean;
 }
 
+/** corral's limiter with server feedback: observe every response, release when it arrived. */
+function corralGate(criticalReserve?: number): Gate {
+  const l = new RateLimiter({
+    windows: [{ limit: LIMIT, windowMs: WINDOW_MS }],
+    criticalReserve,
+    deadlineMs: { default: 600_000 },
+  });
+  return {
+    selfWait: false,
+    before: async () => {
+      const p = await l.acquire();
+      return (status, headers) => {
+        l.observe(status, headers, p);
+        p.release();
+      };
+    },
+  };
+}
+
 const gates: Record<string, () => Gate> = {
-  corral: () => {
-    const l = new RateLimiter({
-      windows: [{ limit: LIMIT, windowMs: WINDOW_MS }],
-      criticalReserve: 0,
-      deadlineMs: { default: 600_000 },
-    });
-    return {
-      selfWait: false,
-      before: async () => {
-        const p = await l.acquire();
-        return (status, headers) => {
-          l.observe(status, headers, p);
-          p.release();
-        };
-      },
-    };
-  },
-  'corral (default 10 % critical reserve)': () => {
-    const l = new RateLimiter({ windows: [{ limit: LIMIT, windowMs: WINDOW_MS }], deadlineMs: { default: 600_000 } });
-    return {
-      selfWait: false,
-      before: async () => {
-        const p = await l.acquire();
-        return (status, headers) => {
-          l.observe(status, headers, p);
-          p.release();
-        };
-      },
-    };
-  },
+  corral: () => corralGate(0),
+  'corral (default 10 % critical reserve)': () => corralGate(),
   'seed sliding log': () => {
     const l = new SeedSlidingLog(LIMIT, LIMIT, WINDOW_MS);
     return {

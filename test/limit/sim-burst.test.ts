@@ -3,21 +3,15 @@
  * gets zero 429s under both server policies, and the server saw at most 100 requests in every rolling second.
  */
 import { describe, expect, it } from 'vitest';
-import { createClient } from '../../src/alpaca/index.js';
-import { type RatePolicy, type Simulator, startSimulator } from '../../src/sim/index.js';
+import type { RatePolicy, Simulator } from '../../src/sim/index.js';
+import { pair } from '../alpaca/setup.js';
 import { maxInAnyWindow } from './windows.js';
 
 async function burst(policy: RatePolicy): Promise<{ sim: Simulator; failures: unknown[] }> {
-  const sim = await startSimulator({ rate: '100/1s', policy, marketStart: '2024-07-23T14:00:00Z' });
-  const info = sim.readyInfo();
-  const client = createClient({
-    keyId: info.keyId,
-    secretKey: info.secretKey,
-    tradingUrl: info.trading,
-    dataUrl: info.data,
-    env: {},
-    rateLimit: { trading: { windows: [{ limit: 100, windowMs: 1000 }], criticalReserve: 0 } },
-  });
+  const { sim, client } = await pair(
+    { rate: '100/1s', policy },
+    { rateLimit: { trading: { windows: [{ limit: 100, windowMs: 1000 }], criticalReserve: 0 } } },
+  );
   const failures: unknown[] = [];
   let left = 2000;
   await Promise.all(
@@ -28,7 +22,6 @@ async function burst(policy: RatePolicy): Promise<{ sim: Simulator; failures: un
       }
     }),
   );
-  await client.close();
   return { sim, failures };
 }
 
@@ -43,7 +36,6 @@ describe('limiter against the simulator', () => {
       const times = sim.requestLog(0, 10_000).map((e) => e.t);
       expect(times).toHaveLength(2000);
       expect(maxInAnyWindow(times, 1000)).toBeLessThanOrEqual(100);
-      await sim.close();
     }
   }, 60_000);
 });
