@@ -4,15 +4,15 @@
  * "client_order_id must be unique" resolves to the existing order. Replace and cancel reconcile the same way.
  * Everything is bounded by attempts and a time budget; when the state cannot be settled: OrderStateUnknownError.
  */
-import { type Clock, sleep } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Emitter } from '../core/events.js';
 import { type Random, uuidV4 } from '../core/random.js';
-import { type Backoff, decorrelatedJitter } from '../http/backoff.js';
 import type { TransportResponse } from '../http/transport.js';
 import { OrderStateUnknownError } from './errors.js';
 import type { ClientEvent } from './events.js';
 import { replaceBody, sameOrder, submitBody } from './order-input.js';
 import { type AttemptOutcome, fromError, fromResponse, isDuplicateClientOrderId } from './order-outcome.js';
+import { Settle } from './order-settle.js';
 import type { CallOptions, Pipeline, RequestSpec } from './pipeline.js';
 import type { Order, ReplaceOrderRequest, SubmitOrderRequest } from './types.js';
 
@@ -21,7 +21,7 @@ export interface OrderOptions extends CallOptions {
   budgetMs?: number;
 }
 
-interface Deps {
+export interface OrderDeps {
   pipeline: Pipeline;
   clock: Clock;
   random: Random;
@@ -32,36 +32,8 @@ interface Deps {
   newId: () => string;
 }
 
-/** Shared loop state: budget, attempts, backoff. */
-class Settle {
-  readonly start: number;
-  attempts = 0;
-  ambiguous = false;
-  lastCause: unknown;
-  private backoff: Backoff;
-  constructor(
-    private readonly d: Deps,
-    readonly budgetMs: number,
-    readonly signal: AbortSignal | undefined,
-  ) {
-    this.start = d.clock.now();
-    this.backoff = decorrelatedJitter({ baseMs: 50, capMs: 5_000, random: d.random }).next();
-  }
-  get remainingMs(): number {
-    return this.budgetMs - (this.d.clock.now() - this.start);
-  }
-  /** Sleeps the next backoff step (or `atLeastMs`), capped by the budget; false when the budget is spent. */
-  async pause(atLeastMs = 0): Promise<boolean> {
-    const delay = Math.max(this.backoff.duration, atLeastMs);
-    this.backoff = this.backoff.next();
-    if (this.remainingMs <= 0) return false;
-    await sleep(this.d.clock, Math.min(delay, this.remainingMs), this.signal);
-    return this.remainingMs > 0;
-  }
-}
-
 export class OrderManager {
-  constructor(private readonly d: Deps) {}
+  constructor(private readonly d: OrderDeps) {}
 
   private spec(
     method: RequestSpec['method'],
