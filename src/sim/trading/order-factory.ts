@@ -4,25 +4,13 @@
  * exit legs of bracket, oto and oco orders.
  */
 import { type Random, uuidV4 } from '../../core/random.js';
-import type { AssetInfo, SimDeps } from '../types.js';
+import type { SimDeps } from '../types.js';
 import { roundPrice, toUs } from './format.js';
-import type { OrderClass, OrderPhase, OrderType, PositionIntent, Side, SimOrder, TimeInForce } from './order.js';
-import type { OrderSpec } from './order-request.js';
+import type { OrderPhase, PositionIntent, Side, SimOrder } from './order.js';
+import type { OrderSpec, OrderTerms } from './order-request.js';
 
 /** What an order is made from (POST, replace, position close, or an exit leg). */
-export interface OrderInit {
-  asset: AssetInfo;
-  side: Side;
-  type: OrderType;
-  tif: TimeInForce;
-  qty: number | null;
-  notional: number | null;
-  limitPrice: number | null;
-  stopPrice: number | null;
-  trailPrice: number | null;
-  trailPercent: number | null;
-  extendedHours: boolean;
-  orderClass: OrderClass;
+export interface OrderInit extends OrderTerms {
   positionIntent: PositionIntent;
   isLeg: boolean;
 }

@@ -13,7 +13,8 @@ export interface StopLossSpec {
   limitPrice: number | null;
 }
 
-export interface OrderSpec {
+/** The terms every order carries, whatever it is made from (a POST, a replace, a position close, an exit leg). */
+export interface OrderTerms {
   asset: AssetInfo;
   side: Side;
   type: OrderType;
@@ -26,6 +27,9 @@ export interface OrderSpec {
   trailPercent: number | null;
   extendedHours: boolean;
   orderClass: OrderClass;
+}
+
+export interface OrderSpec extends OrderTerms {
   takeProfit: { limitPrice: number } | null;
   stopLoss: StopLossSpec | null;
   positionIntent: PositionIntent | undefined;

@@ -1,6 +1,7 @@
 /** Builds SimDeps around a FakeClock-driven market clock and a caller over the market's routes. */
 import { ScaledClock } from '../../../src/core/clock.js';
 import { FakeClock } from '../../../src/core/fake-clock.js';
+import type { BarJson } from '../../../src/sim/market/agg.js';
 import {
   createSyntheticMarket,
   marketDataRoutes,
@@ -12,16 +13,8 @@ import { makeCaller } from '../harness.js';
 
 export const TUESDAY_10AM = '2024-07-23T14:00:00Z';
 
-export interface Bar {
-  t: string;
-  o: number;
-  h: number;
-  l: number;
-  c: number;
-  v: number;
-  n: number;
-  vw: number;
-}
+/** Alpaca's bar object, as the simulator defines it. */
+export type Bar = BarJson;
 export interface Trade {
   t: string;
   x: string;
